@@ -1,7 +1,7 @@
 // Every option once: its flag, help, parser and default text. Each also reads
 // SIDECAR_LIFECYCLE_<NAME>; the flag wins. Pure data plus parsers, no I/O.
 import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULTS, DRAIN_METHODS, MESHES, QUIT_POLICIES, WAIT_TIMEOUT_ACTIONS, type ConfigInput } from './config.js';
+import { DEFAULTS, DRAIN_METHODS, MESHES, PROXY_HOLDS, QUIT_POLICIES, WAIT_TIMEOUT_ACTIONS, type ConfigInput } from './config.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { parseCatchableSignal, parseSignal } from './signal-names.js';
 
@@ -11,7 +11,8 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export interface OptionSpec {
   /** Long flag without dashes, e.g. `poll-interval`. */
   name: string;
-  key: keyof ConfigInput;
+  /** The Config field it fills (commands with their own options may use other keys). */
+  key: keyof ConfigInput | (string & {});
   arg?: string;
   description: string;
   defaultText: string;
@@ -44,6 +45,10 @@ const SPECS = {
   appSignal: { name: 'app-signal', key: 'appSignal', arg: 'signal', parse: parseSignal, description: 'signal sent to the app at the end of the drain', defaultText: DEFAULTS.appSignal },
   signalGroup: { name: 'signal-group', key: 'signalGroup', description: "send signals to the app's whole process group", defaultText: 'false' },
   quitSidecar: { name: 'quit-sidecar', key: 'quitSidecar', arg: 'when', choices: QUIT_POLICIES, description: 'POST the quit URL when the app is done (Jobs)', defaultText: DEFAULTS.quitSidecar },
+  gracePeriod: { name: 'grace-period', key: 'gracePeriodMs', arg: 'duration', parse: duration, description: "the pod's terminationGracePeriodSeconds; when given, warn if the timeline does not fit", defaultText: 'none for run (plan: 30s)' },
+  proxyDrainDuration: { name: 'proxy-drain-duration', key: 'proxyDrainDurationMs', arg: 'duration', parse: duration, description: "Istio's terminationDrainDuration: the proxy's life after its SIGTERM when not held", defaultText: d(DEFAULTS.proxyDrainDurationMs) },
+  proxyHold: { name: 'proxy-hold', key: 'proxyHold', arg: 'how', choices: PROXY_HOLDS, description: 'what keeps the proxy up until the app exits: none, a prestop wait-for-app-exit, or native sidecars', defaultText: DEFAULTS.proxyHold },
+  controlSocket: { name: 'control-socket', key: 'controlSocket', arg: 'path', description: 'Unix socket where run listens for drain (created owner-only)', defaultText: DEFAULTS.controlSocket },
   logLevel: { name: 'log-level', key: 'logLevel', arg: 'level', choices: LOG_LEVELS, description: 'log level', defaultText: DEFAULTS.logLevel },
 } satisfies Record<string, OptionSpec>;
 
@@ -52,9 +57,10 @@ export const OPTION_SPECS: Record<OptionName, OptionSpec> = SPECS;
 
 const CONNECTION: OptionName[] = ['mesh', 'readyUrl', 'adminUrl', 'quitUrl', 'allowRemoteAdmin', 'disabled', 'pollInterval', 'requestTimeout', 'logLevel'];
 const DRAIN: OptionName[] = ['drainMethod', 'shutdownDelay', 'drainTimeout', 'inboundStatRegex'];
+const TIMELINE: OptionName[] = ['gracePeriod', 'proxyDrainDuration', 'proxyHold'];
 
 export const COMMAND_OPTIONS = {
-  run: [...CONNECTION, 'waitTimeout', 'onWaitTimeout', ...DRAIN, 'stopTimeout', 'shutdownSignal', 'appSignal', 'signalGroup', 'quitSidecar'],
+  run: [...CONNECTION, 'waitTimeout', 'onWaitTimeout', ...DRAIN, 'stopTimeout', 'shutdownSignal', 'appSignal', 'signalGroup', 'quitSidecar', ...TIMELINE, 'controlSocket'],
   wait: [...CONNECTION, 'waitTimeout'],
   quit: [...CONNECTION],
 } satisfies Record<string, OptionName[]>;

@@ -4,11 +4,13 @@ export const MESHES = ['istio', 'linkerd', 'envoy'] as const;
 export const DRAIN_METHODS = ['healthcheck-fail', 'inbound', 'none'] as const;
 export const QUIT_POLICIES = ['never', 'always', 'on-success'] as const;
 export const WAIT_TIMEOUT_ACTIONS = ['fail', 'start'] as const;
+export const PROXY_HOLDS = ['none', 'prestop', 'native'] as const;
 
 export type Mesh = (typeof MESHES)[number];
 export type DrainMethod = (typeof DRAIN_METHODS)[number];
 export type QuitPolicy = (typeof QUIT_POLICIES)[number];
 export type WaitTimeoutAction = (typeof WAIT_TIMEOUT_ACTIONS)[number];
+export type ProxyHold = (typeof PROXY_HOLDS)[number];
 
 export interface Config {
   mesh: Mesh;
@@ -34,6 +36,14 @@ export interface Config {
   signalGroup: boolean;
   quitSidecar: QuitPolicy;
   logLevel: string;
+  /** The pod's terminationGracePeriodSeconds; undefined when not given (run then checks nothing). */
+  gracePeriodMs: number | undefined;
+  /** Istio's terminationDrainDuration: how long the proxy lives after its SIGTERM when not held. */
+  proxyDrainDurationMs: number;
+  /** What keeps the proxy alive until the app is gone: nothing, a preStop wait, or native sidecars. */
+  proxyHold: ProxyHold;
+  /** Unix socket through which `drain` (preStop) asks a running `run` to drain. */
+  controlSocket: string;
 }
 
 /** Every field optional: what the user set, by flag or env. */
@@ -92,6 +102,9 @@ export const DEFAULTS = {
   appSignal: 'SIGTERM',
   quitSidecar: 'never',
   logLevel: 'info',
+  proxyDrainDurationMs: 5000,
+  proxyHold: 'none',
+  controlSocket: '/tmp/sidecar-lifecycle/control.sock',
 } as const satisfies Partial<Config>;
 
 export function resolveConfig(input: ConfigInput): Config {
@@ -126,6 +139,7 @@ export function resolveConfig(input: ConfigInput): Config {
     drainMethod,
     inboundStatRegex,
     signalGroup: input.signalGroup ?? false,
+    gracePeriodMs: input.gracePeriodMs,
   };
 }
 

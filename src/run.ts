@@ -8,6 +8,7 @@ import { quitIfWanted } from './quit.js';
 import { drainPhase, stopApp, type DrainDeps } from './shutdown.js';
 import { activeConnections, drainSidecar } from './sidecar.js';
 import { trapSignals } from './signals.js';
+import { timelineWarnings } from './timeline.js';
 import { waitForSidecar } from './wait-ready.js';
 
 type Phase = 'waiting' | 'running' | 'draining' | 'stopping';
@@ -44,6 +45,8 @@ export async function run(config: Config, command: string[], log: Logger, clock:
       log.debug({ signal, delivered }, 'forwarded signal');
     }
   });
+
+  for (const warning of timelineWarnings(config)) log.warn(warning);
 
   try {
     // 1-2. Startup gate.
