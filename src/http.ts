@@ -18,13 +18,14 @@ export async function httpCall(
   timeoutMs: number,
   abort?: AbortSignal,
 ): Promise<HttpResult> {
-  const deadline = AbortSignal.timeout(Math.max(1, timeoutMs));
+  // AbortSignal.timeout throws on fractions, and "time left" computed from performance.now() has them.
+  const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
   const signal = abort ? AbortSignal.any([deadline, abort]) : deadline;
   try {
     const res = await request(url, { method, signal, dispatcher: agent, headersTimeout: 0, bodyTimeout: 0 });
     return { status: res.statusCode, body: await res.body.text() };
   } catch (error) {
-    if (deadline.aborted) throw new Error(`no answer within ${timeoutMs}ms`);
+    if (deadline.aborted) throw new Error(`no answer within ${Math.ceil(timeoutMs)}ms`);
     if (abort?.aborted) throw new Error('cancelled');
     throw new Error(describe(error));
   }
