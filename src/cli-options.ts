@@ -48,7 +48,7 @@ const SPECS = {
   gracePeriod: { name: 'grace-period', key: 'gracePeriodMs', arg: 'duration', parse: duration, description: "the pod's terminationGracePeriodSeconds; when given, warn if the timeline does not fit", defaultText: 'none for run (plan: 30s)' },
   proxyDrainDuration: { name: 'proxy-drain-duration', key: 'proxyDrainDurationMs', arg: 'duration', parse: duration, description: "Istio's terminationDrainDuration: the proxy's life after its SIGTERM when not held", defaultText: d(DEFAULTS.proxyDrainDurationMs) },
   proxyHold: { name: 'proxy-hold', key: 'proxyHold', arg: 'how', choices: PROXY_HOLDS, description: 'what keeps the proxy up until the app exits: none, a prestop wait-for-app-exit, or native sidecars', defaultText: DEFAULTS.proxyHold },
-  controlSocket: { name: 'control-socket', key: 'controlSocket', arg: 'path', description: 'Unix socket where run listens for drain (created owner-only)', defaultText: DEFAULTS.controlSocket },
+  controlSocket: { name: 'control-socket', key: 'controlSocket', arg: 'path', description: "Unix socket where run listens for drain, in an owner-only directory ('none' disables)", defaultText: DEFAULTS.controlSocket },
   logLevel: { name: 'log-level', key: 'logLevel', arg: 'level', choices: LOG_LEVELS, description: 'log level', defaultText: DEFAULTS.logLevel },
 } satisfies Record<string, OptionSpec>;
 
@@ -63,6 +63,7 @@ export const COMMAND_OPTIONS = {
   run: [...CONNECTION, 'waitTimeout', 'onWaitTimeout', ...DRAIN, 'stopTimeout', 'shutdownSignal', 'appSignal', 'signalGroup', 'quitSidecar', ...TIMELINE, 'controlSocket'],
   wait: [...CONNECTION, 'waitTimeout'],
   quit: [...CONNECTION],
+  drain: [...CONNECTION, ...DRAIN, 'controlSocket'],
 } satisfies Record<string, OptionName[]>;
 
 /** A commander Option for a spec. Booleans read their env var in cli.ts (commander would take "false" as true). */

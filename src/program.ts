@@ -3,6 +3,7 @@ import { Command, type OptionValues } from 'commander';
 import { COMMAND_OPTIONS, OPTION_SPECS, toCommanderOption } from './cli-options.js';
 import { execute, NAME, toConfig, usageError } from './cli-support.js';
 import { registerExtraCommands } from './commands/index.js';
+import { drainCommand } from './drain.js';
 import { run } from './run.js';
 import { VERSION } from './version.js';
 import { quitCommand, waitCommand } from './wait.js';
@@ -40,6 +41,12 @@ export function buildProgram(env: NodeJS.ProcessEnv): Command {
     const config = toConfig(COMMAND_OPTIONS.quit, values, env);
     await execute((log) => quitCommand(config, log), config.logLevel);
   });
+
+  command('drain', 'preStop hook: drain the sidecar, wait the delay and for connections; through a running run when there is one')
+    .action(async (values: OptionValues) => {
+      const config = toConfig(COMMAND_OPTIONS.drain, values, env);
+      await execute((log) => drainCommand(config, log), config.logLevel);
+    });
 
   registerExtraCommands(program, env);
   return program;

@@ -2,27 +2,36 @@
 import { spawnApp, type App } from './app.js';
 import { realClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { serveControl, type DrainReply } from './control.js';
+import { drainDeps } from './drain.js';
 import { appExitCode, EXIT_UNAVAILABLE, signalExitCode, type AppExit } from './exit-codes.js';
 import type { Logger } from './log.js';
 import { quitIfWanted } from './quit.js';
-import { drainPhase, stopApp, type DrainDeps } from './shutdown.js';
-import { activeConnections, drainSidecar } from './sidecar.js';
+import { drainPhase, stopApp, type DrainReport } from './shutdown.js';
 import { trapSignals } from './signals.js';
 import { timelineWarnings } from './timeline.js';
 import { waitForSidecar } from './wait-ready.js';
 
-type Phase = 'waiting' | 'running' | 'draining' | 'stopping';
+type Phase = 'waiting' | 'running' | 'stopping';
 
 /** Runs the whole lifecycle and resolves with the supervisor's exit code. */
 export async function run(config: Config, command: string[], log: Logger, clock: Clock = realClock): Promise<number> {
   const [file, ...args] = command as [string, ...string[]];
   let phase: Phase = 'waiting';
   let app: App | undefined;
+  let earlySignal: NodeJS.Signals | undefined;
   const stopWaiting = new AbortController();
   const skipDrain = new AbortController();
-  let shutdownRequested: ((t0: number) => void) | undefined;
-  const shutdownSignal = new Promise<number>((resolve) => (shutdownRequested = resolve));
-  let earlySignal: NodeJS.Signals | undefined;
+  let drained: Promise<DrainReport> | undefined;
+  let drainDone = false;
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+
+  // The drain runs once, whoever asks first: the preStop hook (through the control socket) or the signal.
+  const drain = () => {
+    drained ??= drainPhase(config, drainDeps(config, clock, log), clock.now(), skipDrain.signal).finally(() => (drainDone = true));
+    return drained;
+  };
 
   const untrap = trapSignals((signal) => {
     const isShutdown = signal === config.shutdownSignal;
@@ -34,10 +43,14 @@ export async function run(config: Config, command: string[], log: Logger, clock:
         log.info({ signal }, 'signal before the app started; ignored');
       }
     } else if (phase === 'running' && isShutdown) {
-      phase = 'draining';
-      log.info({ signal }, 'shutdown started');
-      shutdownRequested!(clock.now());
-    } else if (phase === 'draining' && (isShutdown || signal === 'SIGINT')) {
+      phase = 'stopping';
+      log.info({ signal, drainedByPreStop: drainDone }, 'shutdown started');
+      // The kubelet sends SIGTERM only once the preStop hook has returned or timed out; a drain
+      // still running now has overrun the grace period: cut it short.
+      if (drained && !drainDone) skipDrain.abort();
+      void drain();
+      requestStop();
+    } else if (phase === 'stopping' && !drainDone && (isShutdown || signal === 'SIGINT')) {
       log.info({ signal }, 'second signal: skipping the rest of the drain');
       skipDrain.abort();
     } else {
@@ -45,8 +58,15 @@ export async function run(config: Config, command: string[], log: Logger, clock:
       log.debug({ signal, delivered }, 'forwarded signal');
     }
   });
-
   for (const warning of timelineWarnings(config)) log.warn(warning);
+  const closeControl =
+    config.controlSocket === 'none'
+      ? () => undefined
+      : await serveControl(config.controlSocket, async (): Promise<DrainReply> => {
+          if (phase === 'waiting') return { status: 'not-started' };
+          log.info({ byPreStop: true }, 'drain requested');
+          return { status: 'drained', ...(await drain()) };
+        }, log);
 
   try {
     // 1-2. Startup gate.
@@ -65,35 +85,25 @@ export async function run(config: Config, command: string[], log: Logger, clock:
       }
     }
 
-    // 3. Spawn. A signal that arrived during the await above has already been handled.
-    app = spawnApp(file, args, { signalGroup: config.signalGroup });
-    phase = 'running';
+    // 3. Spawn. Handlers were installed first, so no signal can be lost or kill us from here on.
     const started = clock.now();
-    if (app.pid !== undefined) log.info({ pid: app.pid, command: file }, 'app started');
+    const running = spawnApp(file, args, { signalGroup: config.signalGroup });
+    app = running;
+    phase = 'running';
+    if (running.pid !== undefined) log.info({ pid: running.pid, command: file }, 'app started');
 
-    // 4-5. Until the app exits, a shutdown signal runs the timeline.
-    const exit = await Promise.race([app.exited, shutdownSignal.then((t0) => shutdown(config, app!, t0, skipDrain.signal, log, clock))]);
+    // 4-5. Until the app exits, a shutdown signal runs the rest of the timeline.
+    const stopped = stopRequested.then(async () => {
+      // The app may exit by itself during the drain; then there is nothing left to stop.
+      const early = await Promise.race([running.exited, drain().then(() => undefined)]);
+      return early ?? stopApp(config.appSignal, config.stopTimeoutMs, { clock, log, signalApp: (s) => running.signal(s), exited: running.exited });
+    });
+    const exit = await Promise.race([running.exited, stopped]);
     return await finish(config, appExitCode(exit), exit.kind === 'exited' && exit.code === 0, log, exit, clock.now() - started);
   } finally {
     untrap();
+    closeControl();
   }
-}
-
-async function shutdown(config: Config, app: App, t0: number, skip: AbortSignal, log: Logger, clock: Clock): Promise<AppExit> {
-  const deps: DrainDeps = { clock, log };
-  const admin = config.disabled ? undefined : config.adminUrl;
-  if (admin !== undefined) {
-    if (config.drainMethod !== 'none') {
-      const method = config.drainMethod;
-      deps.drain = (timeoutMs) => drainSidecar(admin, method, timeoutMs);
-    }
-    deps.activeConnections = (timeoutMs, abort) => activeConnections({ ...config, adminUrl: admin }, timeoutMs, abort);
-  }
-  // The app may exit by itself during the drain; then there is nothing left to stop.
-  const drained = drainPhase(config, deps, t0, skip);
-  const early = await Promise.race([app.exited, drained.then(() => undefined)]);
-  if (early) return early;
-  return stopApp(config.appSignal, config.stopTimeoutMs, { clock, log, signalApp: (s) => app.signal(s), exited: app.exited });
 }
 
 async function finish(config: Config, code: number, success: boolean, log: Logger, exit?: AppExit, ranMs?: number): Promise<number> {

@@ -1,6 +1,8 @@
 // Spawns the built bundle the way a container runtime would, and reads its JSON logs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BUNDLE = fileURLToPath(new URL('../../dist/sidecar-lifecycle.mjs', import.meta.url));
@@ -33,11 +35,16 @@ export interface BundleProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** Environment without any SIDECAR_LIFECYCLE_* from the outer shell, plus `env`. */
+/**
+ * Environment without any SIDECAR_LIFECYCLE_* from the outer shell, plus `env`. Each process gets
+ * its own control socket, so parallel tests never meet at the default path.
+ */
 export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SIDECAR_LIFECYCLE_')));
-  return { ...base, ...env };
+  const socket = join(tmpdir(), `sl-test-${process.pid}-${++sockets}`, 'control.sock');
+  return { ...base, SIDECAR_LIFECYCLE_CONTROL_SOCKET: socket, ...env };
 }
+let sockets = 0;
 
 export function startBundle(args: string[], opts: { env?: Record<string, string>; cwd?: string; stdin?: 'ignore' | 'pipe' } = {}): BundleProcess {
   const child = spawn(NODE, [BUNDLE, ...args], {
