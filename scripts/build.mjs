@@ -7,7 +7,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+const run = (cmd, args) => {
+  try {
+    execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  } catch {
+    // The tool has printed its own errors; a stack trace of this script would only bury them.
+    console.error(`build failed: ${cmd.split('/').pop()} ${args.join(' ')}`);
+    process.exit(1);
+  }
+};
 
 rmSync(join(root, 'build'), { recursive: true, force: true });
 run(bin('tsc'), ['-p', 'tsconfig.json']);
