@@ -143,6 +143,20 @@ describe('passthrough', () => {
     expect(r.stdout.trim()).toBe(`hello world ${cwd}`);
   });
 
+  it('an unwritable stderr (full disk) costs log lines, never the supervisor', async () => {
+    const { spawn } = await import('node:child_process');
+    const { openSync } = await import('node:fs');
+    const { BUNDLE } = await import('../helpers/bundle.js');
+    const full = openSync('/dev/full', 'w');
+    const child = spawn(NODE, [BUNDLE, 'run', '--disabled', '--shutdown-delay', '200ms', '--', 'sh', '-c', 'trap "exit 9" TERM; echo up; sleep 5 & wait'], {
+      stdio: ['ignore', 'pipe', full],
+    });
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(9); // the shutdown ran to the end and the app's code came through
+  });
+
   it('finds the command on PATH', async () => {
     const r = await runBundle(['run', ...QUICK, '--', 'echo', 'from', 'path']);
     expect(r.stdout).toBe('from path\n');
