@@ -32,7 +32,7 @@ export function parsePorts(text: string): number[] {
 
 export const WAIT_APP_EXIT_SPECS = {
   proxyUid: { name: 'proxy-uid', key: 'proxyUid', arg: 'uid', parse: parseUid, description: "uid of the proxy's processes; their listeners are ignored", defaultText: String(DEFAULT_PROXY_UID) },
-  port: { name: 'port', key: 'port', arg: 'port', parse: parsePorts, description: `watch only these ports, whoever owns them (repeatable; env: comma-separated); default: every listener not owned by the proxy uid and not on ${PROXY_PORTS.join(', ')}`, defaultText: 'none' },
+  port: { name: 'port', key: 'port', arg: 'port', parse: parsePorts, description: 'watch only these ports, whoever owns them (repeatable; env: comma-separated)', defaultText: `every port but the sidecar's (${PROXY_PORTS.join(', ')}), listeners of the proxy uid excepted` },
   pollInterval: { name: 'poll-interval', key: 'pollIntervalMs', arg: 'duration', parse: parsePositiveDuration, description: 'time between reads of /proc/net/tcp{,6}', defaultText: formatDuration(DEFAULT_POLL_MS) },
   timeout: { name: 'timeout', key: 'timeoutMs', arg: 'duration', parse: parseDuration, description: 'exit 69 if the app still listens after this long (0 = until the kubelet ends the hook)', defaultText: '0' },
 } satisfies Record<string, OptionSpec>;
