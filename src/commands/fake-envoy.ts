@@ -11,19 +11,22 @@ import { VERSION } from '../version.js';
 
 type Spec = OptionSpec & { key: string };
 
+// `never`, `off`, `none`: commander turns a parsed null into '', so "unset" needs its own value.
+const NONE = Symbol('none');
+
 const port = (value: string) => {
   if (!/^\d+$/.test(value.trim()) || Number(value) > 65535) throw new Error(`invalid port "${value}" (0-65535; 0 picks a free port)`);
   return Number(value);
 };
-const portOrOff = (value: string) => (value.trim() === 'off' ? null : port(value));
+const portOrOff = (value: string) => (value.trim() === 'off' ? NONE : port(value));
 const duration = (value: string) => parseDuration(value);
-const durationOrNever = (value: string) => (value.trim() === 'never' ? null : parseDuration(value));
+const durationOrNever = (value: string) => (value.trim() === 'never' ? NONE : parseDuration(value));
 const positive = (value: string) => {
   if (!/^[1-9]\d*$/.test(value.trim())) throw new Error(`"${value}" is not a positive integer`);
   return Number(value);
 };
 const httpStatus = (value: string) => {
-  if (value.trim() === 'none') return null;
+  if (value.trim() === 'none') return NONE;
   if (!/^[1-5]\d\d$/.test(value.trim())) throw new Error(`"${value}" is not an HTTP status (100-599) or none`);
   return Number(value);
 };
@@ -82,7 +85,7 @@ function collect(values: OptionValues, env: NodeJS.ProcessEnv): Record<string, u
         usageError(`env ${envName(spec.name)}: ${(error as Error).message}`);
       }
     }
-    if (value !== undefined) out[spec.key] = value === null ? undefined : value;
+    if (value !== undefined) out[spec.key] = value === NONE ? undefined : value;
   }
   return out;
 }
