@@ -24,8 +24,10 @@ function missingTools(): string | undefined {
   return undefined;
 }
 const SKIP = missingTools();
-const CAN_SETPRIV = !SKIP && spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true'], { stdio: 'ignore' }).status === 0;
+// The other-uid case runs Node as nobody: the Node binary must be reachable by that uid too.
+const CAN_SETPRIV = !SKIP && spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', NODE, '-e', ''], { stdio: 'ignore' }).status === 0;
 if (SKIP) console.warn(`wait-for-app-exit namespace tests skipped: ${SKIP}`);
+else if (!CAN_SETPRIV) console.warn(`wait-for-app-exit: other-uid case skipped: \`setpriv --reuid=65534 ${NODE}\` cannot run`);
 
 interface Listen {
   host: string;
@@ -119,7 +121,7 @@ function watch(child: ChildProcess, sawListeners: (w: Waiter) => Promise<void>):
 const RUNNERS = {
   bundle: (ns: NetNs, proxyUid: number, extra: string[] = [], env: Record<string, string> = {}) =>
     watch(ns.spawn(NODE, [BUNDLE, 'wait-for-app-exit', '--proxy-uid', String(proxyUid), '--poll-interval', '100ms', ...extra], cleanEnv(env)), async (w) => {
-      for (let i = 0; i < 100 && !w.logs().some((l) => l.msg === 'waiting for the app to stop listening'); i++) await sleep(50);
+      for (let i = 0; i < 200 && !w.logs().some((l) => l.msg === 'waiting for the app to stop listening'); i++) await sleep(50);
       expect(w.logs().map((l) => l.msg)).toContain('waiting for the app to stop listening');
     }),
   // The one-liner checks at once, then every second: still running after a while means it saw them.
@@ -130,8 +132,11 @@ const RUNNERS = {
     }),
 };
 
-const within = <T>(p: Promise<T>, ms: number, what: string) =>
-  Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`${what}: not within ${ms}ms`)))]);
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms}ms`)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 
 describe.skipIf(SKIP !== undefined)('in a private network namespace', () => {
   let ns: NetNs | undefined;
@@ -157,7 +162,7 @@ describe.skipIf(SKIP !== undefined)('in a private network namespace', () => {
       await waiter.sawListeners();
       expect(waiter.running()).toBe(true);
       await app.close();
-      await expect(within(waiter.exited, 3000, 'exit after close')).resolves.toBe(0);
+      await expect(within(waiter.exited, 5000, 'exit after close')).resolves.toBe(0);
     });
 
     it.each<[string, Listen[], number]>([
@@ -167,7 +172,7 @@ describe.skipIf(SKIP !== undefined)('in a private network namespace', () => {
     ])('%s: exits 0 at once', async (_, listens, proxyUid) => {
       ns = await NetNs.create();
       if (listens.length > 0) await ns.listen(listens);
-      await expect(within(start(proxyUid).exited, 3000, 'immediate exit')).resolves.toBe(0);
+      await expect(within(start(proxyUid).exited, 10_000, 'immediate exit')).resolves.toBe(0);
     });
 
     it.skipIf(!CAN_SETPRIV)('a listener of another uid counts; the proxy uid\'s does not', async () => {
@@ -180,7 +185,7 @@ describe.skipIf(SKIP !== undefined)('in a private network namespace', () => {
         expect(waiter.logs().find((l) => l.msg === 'waiting for the app to stop listening')).toMatchObject({ listening: ['[::]:8080 (uid 65534)'], proxyUid: 0 });
       }
       await app.close();
-      await expect(within(waiter.exited, 3000, 'exit after close')).resolves.toBe(0);
+      await expect(within(waiter.exited, 5000, 'exit after close')).resolves.toBe(0);
     });
   });
 
@@ -189,7 +194,7 @@ describe.skipIf(SKIP !== undefined)('in a private network namespace', () => {
       ns = await NetNs.create();
       await ns.listen([{ host: '127.0.0.1', port: 8080 }, { host: '::', port: 8081 }]);
       const waiter = RUNNERS.bundle(ns, 1337, ['--timeout', '600ms']);
-      await expect(within(waiter.exited, 5000, 'timeout')).resolves.toBe(69);
+      await expect(within(waiter.exited, 10_000, 'timeout')).resolves.toBe(69);
       const last = waiter.logs().at(-1)!;
       expect(last).toMatchObject({ msg: 'timed out; the app still listens' });
       expect([...(last.listening as string[])].sort()).toEqual(['127.0.0.1:8080 (uid 0)', '[::]:8081 (uid 0)']);
@@ -200,20 +205,20 @@ describe.skipIf(SKIP !== undefined)('in a private network namespace', () => {
       ns = await NetNs.create();
       const app = await ns.listen([{ host: '127.0.0.1', port: 8080 }]);
       await ns.listen([{ host: '0.0.0.0', port: 9090 }]);
-      await expect(within(RUNNERS.bundle(ns, 1337, ['--port', '7000', '--port', '7001']).exited, 3000, 'unwatched')).resolves.toBe(0);
+      await expect(within(RUNNERS.bundle(ns, 1337, ['--port', '7000', '--port', '7001']).exited, 10_000, 'unwatched')).resolves.toBe(0);
       const waiter = RUNNERS.bundle(ns, 0, ['--port', '7000', '--port', '8080']); // uid 0 is "the proxy", ignored by --port
       await waiter.sawListeners();
       await app.close();
-      await expect(within(waiter.exited, 3000, 'exit after close')).resolves.toBe(0);
+      await expect(within(waiter.exited, 5000, 'exit after close')).resolves.toBe(0);
     });
 
     it('SIDECAR_LIFECYCLE_PORT takes a comma-separated list; the flag wins', async () => {
       ns = await NetNs.create();
       await ns.listen([{ host: '127.0.0.1', port: 8080 }]);
       const fromEnv = RUNNERS.bundle(ns, 1337, ['--timeout', '300ms'], { SIDECAR_LIFECYCLE_PORT: '7000, 8080' });
-      await expect(within(fromEnv.exited, 3000, 'env ports')).resolves.toBe(69);
+      await expect(within(fromEnv.exited, 10_000, 'env ports')).resolves.toBe(69);
       const flagWins = RUNNERS.bundle(ns, 1337, ['--port', '7000'], { SIDECAR_LIFECYCLE_PORT: '8080' });
-      await expect(within(flagWins.exited, 3000, 'flag ports')).resolves.toBe(0);
+      await expect(within(flagWins.exited, 10_000, 'flag ports')).resolves.toBe(0);
     });
   });
 });
