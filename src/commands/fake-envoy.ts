@@ -5,7 +5,7 @@ import type { Command, OptionValues } from 'commander';
 import { envName, LOG_LEVELS, parseBool, toCommanderOption, type OptionSpec } from '../cli-options.js';
 import { execute, usageError } from '../cli-support.js';
 import { formatDuration, parseDuration } from '../duration.js';
-import { startFake } from '../fake/index.js';
+import { startFake, type FakeHandle } from '../fake/index.js';
 import { FAKE_DEFAULTS, FAKE_MESHES, type FakeOptions } from '../fake/options.js';
 import { VERSION } from '../version.js';
 
@@ -111,14 +111,17 @@ export function registerFakeEnvoy(program: Command, env: NodeJS.ProcessEnv): voi
     await execute(async (log) => {
       // netstat -p shows argv[0]'s basename: make it the real sidecar's.
       process.title = (collected.processTitle as string | undefined) ?? (options.mesh === 'linkerd' ? 'linkerd2-proxy' : 'envoy');
-      let handle;
+      // Trap signals before the ports are announced; one that arrives while starting waits its turn.
+      let handle: FakeHandle | undefined;
+      const early: NodeJS.Signals[] = [];
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => (handle ? handle.signal(signal) : early.push(signal)));
       try {
         handle = await startFake(options, log);
       } catch (error) {
         log.fatal({ error: (error as Error).message }, 'cannot start fake envoy');
         return 1;
       }
-      for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => handle.signal(signal));
+      for (const signal of early) handle.signal(signal);
       return handle.exited;
     }, logLevel);
   });
