@@ -59,10 +59,10 @@ describe('run --grace-period', () => {
   });
 });
 
-describe('docs/kubernetes.md', () => {
+describe('README.md (Kubernetes section)', () => {
   it("shows plan's real output for the HTTP example and for the defaults", async () => {
     const { readFileSync } = await import('node:fs');
-    const docs = readFileSync(new URL('../../docs/kubernetes.md', import.meta.url), 'utf8');
+    const docs = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const env = { SIDECAR_LIFECYCLE_DRAIN_METHOD: 'healthcheck-fail', SIDECAR_LIFECYCLE_SHUTDOWN_DELAY: '10s', SIDECAR_LIFECYCLE_DRAIN_TIMEOUT: '45s', SIDECAR_LIFECYCLE_STOP_TIMEOUT: '20s' };
     const http = await runBundle(['plan', '--grace-period', '75s', '--proxy-hold', 'prestop', '--proxy-drain-duration', '20s'], { env });
     expect(docs).toContain(http.stdout.trimEnd());

@@ -151,7 +151,7 @@ describe('passthrough', () => {
     const child = spawn(NODE, [BUNDLE, 'run', '--disabled', '--shutdown-delay', '200ms', '--', 'sh', '-c', 'trap "exit 9" TERM; echo up; sleep 5 & wait'], {
       stdio: ['ignore', 'pipe', full],
     });
-    await new Promise((resolve) => child.stdout.once('data', resolve));
+    await new Promise((resolve) => child.stdout!.once('data', resolve));
     child.kill('SIGTERM');
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(9); // the shutdown ran to the end and the app's code came through
