@@ -4,21 +4,12 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NODE, runBundle, startBundle } from '../helpers/bundle.js';
-import { startFakeSidecar, type FakeSidecar } from '../helpers/fake-sidecar.js';
+import { fakeSidecars, type FakeSidecar } from '../helpers/fake-sidecar.js';
 
 const APP = new URL('../fixtures/app.mjs', import.meta.url).pathname;
-let fakes: FakeSidecar[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.map((f) => f.close()));
-  fakes = [];
-});
-async function fake(init: Parameters<typeof startFakeSidecar>[0] = {}) {
-  const f = await startFakeSidecar(init);
-  fakes.push(f);
-  return { f, args: ['--ready-url', `${f.url}/healthz/ready`, '--admin-url', f.url, '--poll-interval', '50ms'] };
-}
+const fake = fakeSidecars();
 const socketPath = () => join(mkdtempSync(join(tmpdir(), 'sl-drain-')), 'ctl', 'control.sock');
 const hcFails = (f: FakeSidecar) => f.calls.filter((c) => c.path === '/healthcheck/fail');
 

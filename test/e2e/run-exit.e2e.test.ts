@@ -4,21 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE, runBundle } from '../helpers/bundle.js';
-import { startFakeSidecar, type FakeSidecar } from '../helpers/fake-sidecar.js';
+import { sidecarArgs, startFakeSidecar, type FakeSidecar } from '../helpers/fake-sidecar.js';
 
 const QUICK = ['--disabled', '--shutdown-delay', '0s'];
 let fake: FakeSidecar;
-let sidecarArgs: string[];
+let sidecar: string[];
 
 beforeAll(async () => {
   fake = await startFakeSidecar();
-  sidecarArgs = ['--ready-url', `${fake.url}/healthz/ready`, '--admin-url', fake.url, '--quit-url', `${fake.url}/quitquitquit`];
+  sidecar = sidecarArgs(fake);
 });
 afterAll(() => fake.close());
 
 describe('exit codes', () => {
   it.each([0, 1, 2, 42, 127, 255])('app exit %d → %d', async (code) => {
-    const r = await runBundle(['run', ...sidecarArgs, '--', 'sh', '-c', `exit ${code}`]);
+    const r = await runBundle(['run', ...sidecar, '--', 'sh', '-c', `exit ${code}`]);
     expect(r.code).toBe(code);
     expect(r.logs.find((l) => l.msg === 'app exited')).toMatchObject({ exitCode: code });
   });
@@ -122,7 +122,7 @@ describe('passthrough', () => {
         process.stdout.write(lines.slice(i, i + 1000).join('\\n') + '\\n');
         process.stderr.write('err ' + i + '\\n');
       }`;
-    const r = await runBundle(['run', ...sidecarArgs, '--', NODE, '-e', script]);
+    const r = await runBundle(['run', ...sidecar, '--', NODE, '-e', script]);
     expect(r.code).toBe(0);
     const expected = Buffer.concat([Buffer.from([0, 1, 2, 255, 10]), Buffer.from(Array.from({ length: 40000 }, (_, i) => `line ${i} ${'x'.repeat(40)}\n`).join(''))]);
     expect(Buffer.from(r.stdout, 'latin1').length).toBeGreaterThan(0);

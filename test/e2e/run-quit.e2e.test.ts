@@ -1,19 +1,10 @@
 // --quit-sidecar never|always|on-success on every exit path.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NODE, runBundle, startBundle } from '../helpers/bundle.js';
-import { closedPort, startFakeSidecar, type FakeSidecar } from '../helpers/fake-sidecar.js';
+import { closedPort, fakeSidecars, type FakeSidecar } from '../helpers/fake-sidecar.js';
 
 const APP = new URL('../fixtures/app.mjs', import.meta.url).pathname;
-let fakes: FakeSidecar[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.map((f) => f.close()));
-  fakes = [];
-});
-async function fake(init: Parameters<typeof startFakeSidecar>[0] = {}) {
-  const f = await startFakeSidecar(init);
-  fakes.push(f);
-  return { f, args: ['--ready-url', `${f.url}/healthz/ready`, '--admin-url', f.url, '--quit-url', `${f.url}/quitquitquit`, '--poll-interval', '50ms', '--shutdown-delay', '0s'] };
-}
+const fake = fakeSidecars(['--shutdown-delay', '0s']);
 const quits = (f: FakeSidecar) => f.calls.filter((c) => c.path === '/quitquitquit');
 
 type Path = 'exit 0' | 'exit 3' | 'not found' | 'wait timeout' | 'signal before start' | 'signal while running';

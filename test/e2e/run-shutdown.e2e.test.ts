@@ -1,19 +1,10 @@
 // The shutdown timeline on real processes, real signals and a real HTTP sidecar.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NODE, startBundle, type BundleProcess } from '../helpers/bundle.js';
-import { closedPort, startFakeSidecar, type FakeSidecar } from '../helpers/fake-sidecar.js';
+import { closedPort, fakeSidecars } from '../helpers/fake-sidecar.js';
 
 const APP = new URL('../fixtures/app.mjs', import.meta.url).pathname;
-let fakes: FakeSidecar[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.map((f) => f.close()));
-  fakes = [];
-});
-async function fake(init: Parameters<typeof startFakeSidecar>[0] = {}) {
-  const f = await startFakeSidecar(init);
-  fakes.push(f);
-  return { f, args: ['--ready-url', `${f.url}/healthz/ready`, '--admin-url', f.url, '--quit-url', `${f.url}/quitquitquit`, '--poll-interval', '50ms'] };
-}
+const fake = fakeSidecars();
 
 /** Milliseconds from the shutdown signal to the app receiving its signal (from the app's own stdout timing). */
 async function runUntilStarted(args: string[], env: Record<string, string> = {}) {

@@ -1,19 +1,10 @@
 // Startup: the app waits for the sidecar; timeouts both ways; signals before the app starts.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NODE, runBundle, startBundle } from '../helpers/bundle.js';
-import { closedPort, startFakeSidecar, type FakeSidecar } from '../helpers/fake-sidecar.js';
+import { closedPort, fakeSidecars } from '../helpers/fake-sidecar.js';
 
 const APP = new URL('../fixtures/app.mjs', import.meta.url).pathname;
-let fakes: FakeSidecar[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.map((f) => f.close()));
-  fakes = [];
-});
-async function fake(init: Parameters<typeof startFakeSidecar>[0] = {}) {
-  const f = await startFakeSidecar(init);
-  fakes.push(f);
-  return { f, args: ['--ready-url', `${f.url}/healthz/ready`, '--admin-url', f.url, '--quit-url', `${f.url}/quitquitquit`, '--poll-interval', '50ms'] };
-}
+const fake = fakeSidecars();
 
 describe('waiting for the sidecar', () => {
   it('starts the app only after the sidecar answers 200', async () => {

@@ -1,18 +1,10 @@
 // The small commands: `wait` and `quit`.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runBundle, startBundle } from '../helpers/bundle.js';
-import { closedPort, startFakeSidecar, type FakeSidecar } from '../helpers/fake-sidecar.js';
+import { closedPort, fakeSidecars } from '../helpers/fake-sidecar.js';
 
-let fakes: FakeSidecar[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.map((f) => f.close()));
-  fakes = [];
-});
-async function fake(init: Parameters<typeof startFakeSidecar>[0] = {}) {
-  const f = await startFakeSidecar(init);
-  fakes.push(f);
-  return f;
-}
+const sidecars = fakeSidecars();
+const fake = async (init: Parameters<ReturnType<typeof fakeSidecars>>[0] = {}) => (await sidecars(init)).f;
 
 describe('wait', () => {
   it('exits 0 once ready', async () => {

@@ -2,6 +2,7 @@
 // It records every request with its arrival time, and can be made slow, broken or absent.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface Call {
   method: string;
@@ -89,4 +90,22 @@ export async function closedPort(): Promise<string> {
   const port = (server.address() as AddressInfo).port;
   await new Promise((resolve) => server.close(resolve));
   return `http://127.0.0.1:${port}`;
+}
+
+/** Flags that point run/wait/quit/drain at a fake sidecar. */
+export function sidecarArgs(fake: FakeSidecar, extra: string[] = []): string[] {
+  return ['--ready-url', `${fake.url}/healthz/ready`, '--admin-url', fake.url, '--quit-url', `${fake.url}/quitquitquit`, '--poll-interval', '50ms', ...extra];
+}
+
+/** Per-test fake sidecars, closed after each test: `const fake = fakeSidecars(); const { f, args } = await fake()`. */
+export function fakeSidecars(extra: string[] = []) {
+  const started: FakeSidecar[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((f) => f.close()));
+  });
+  return async (init: Parameters<typeof startFakeSidecar>[0] = {}) => {
+    const f = await startFakeSidecar(init);
+    started.push(f);
+    return { f, args: sidecarArgs(f, extra) };
+  };
 }
