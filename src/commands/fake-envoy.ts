@@ -33,10 +33,10 @@ const httpStatus = (value: string) => {
 const d = formatDuration;
 const D = FAKE_DEFAULTS;
 
-const SPECS: Spec[] = [
+export const FAKE_ENVOY_OPTIONS: Spec[] = [
   { name: 'mesh', key: 'mesh', arg: 'name', choices: FAKE_MESHES, description: 'istio: Envoy + pilot-agent; envoy: Envoy alone; linkerd: the Linkerd proxy on :4191', defaultText: D.mesh },
   { name: 'admin-address', key: 'adminAddress', arg: 'ip', description: 'Envoy admin bind address', defaultText: D.adminAddress },
-  { name: 'admin-port', key: 'adminPort', arg: 'port', parse: port, description: 'Envoy admin port', defaultText: String(D.adminPort) },
+  { name: 'admin-port', key: 'adminPort', arg: 'port', parse: port, description: 'Envoy admin port', defaultText: '15000 (envoy: 9901)' },
   { name: 'pilot-agent-address', key: 'pilotAgentAddress', arg: 'ip', description: 'pilot-agent bind address (:: is dual-stack)', defaultText: D.pilotAgentAddress },
   { name: 'pilot-agent-port', key: 'pilotAgentPort', arg: 'port', parse: port, description: 'pilot-agent status port', defaultText: String(D.pilotAgentPort) },
   { name: 'listener-address', key: 'listenerAddress', arg: 'ip', description: 'bind address of the inbound, outbound, health and TCP listeners', defaultText: D.listenerAddress },
@@ -75,7 +75,7 @@ const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.to
 /** Flag, else env (booleans parsed here: commander would take "false" as true), else default. */
 function collect(values: OptionValues, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const spec of SPECS) {
+  for (const spec of FAKE_ENVOY_OPTIONS) {
     let value = values[camel(spec.name)];
     const fromEnv = env[envName(spec.name)];
     if (!spec.arg && value === undefined && fromEnv !== undefined) {
@@ -103,7 +103,7 @@ export function registerFakeEnvoy(program: Command, env: NodeJS.ProcessEnv): voi
   const cmd = program
     .command('fake-envoy')
     .description('run a local fake Envoy + pilot-agent (or Linkerd proxy) for trying and testing without a cluster');
-  for (const spec of SPECS) cmd.addOption(toCommanderOption(spec));
+  for (const spec of FAKE_ENVOY_OPTIONS) cmd.addOption(toCommanderOption(spec));
   cmd.action(async (values: OptionValues) => {
     const collected = collect(values, env);
     const options = toFakeOptions(collected);

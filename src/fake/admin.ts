@@ -43,7 +43,7 @@ async function handle(envoy: FakeEnvoy, stats: ConnectionStats, req: http.Incomi
   stats.request();
   req.resume(); // request bodies are ignored by every endpoint
   if (envoy.options.faults.adminHang && envoy.faultsActive()) {
-    envoy.log.info({ method, path: url, status: null }, 'admin call hung (injected)');
+    envoy.log.info({ component: 'envoy-admin', method, path: url, status: null }, 'admin call hung (injected)');
     return;
   }
   const { path, query } = parseTarget(url);
@@ -64,5 +64,5 @@ async function handle(envoy: FakeEnvoy, stats: ConnectionStats, req: http.Incomi
   res.setHeader('content-length', Buffer.byteLength(reply.body));
   res.writeHead(reply.status);
   res.end(reply.body, () => reply.after?.());
-  envoy.log.info({ method, path: url, status: reply.status, ms: Math.round(performance.now() - started), ...(error ? { error } : {}) }, 'admin call');
+  envoy.log.info({ component: 'envoy-admin', method, path: url, status: reply.status, ms: Math.round(performance.now() - started), ...(error ? { error } : {}) }, 'admin call');
 }

@@ -69,7 +69,8 @@ export class FakeEnvoy {
     this.log.info({ accepted: !this.options.rejectConfig }, 'xds config received');
     this.setInit('INITIALIZED');
     try {
-      for (const l of this.listeners) await l.start();
+      // A scope stopped by /drain_listeners before config arrived refuses new listeners.
+      for (const l of this.listeners) if (!this.scopeStopped(l)) await l.start();
     } catch (error) {
       this.log.fatal({ error: (error as Error).message }, 'cannot bind a listener');
       this.shutdown(1);
@@ -132,6 +133,10 @@ export class FakeEnvoy {
 
   isStopped(l: ManagedListener): boolean {
     return this.stoppedListeners.has(l);
+  }
+
+  private scopeStopped(l: ManagedListener): boolean {
+    return this.state.stopped.all || (this.state.stopped.inbound && inScope('inbound', l.direction));
   }
 
   /** `/quitquitquit`, SIGTERM, or pilot-agent's SIGKILL: everything closes at once, no drain. */

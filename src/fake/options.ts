@@ -12,7 +12,8 @@ export interface FakeOptions {
   /** istio: Envoy + pilot-agent; envoy: Envoy alone (SIGTERM = /quitquitquit); linkerd: the :4191 proxy. */
   mesh: FakeMesh;
   adminAddress: string;
-  adminPort: number;
+  /** undefined: the mesh's default (15000; plain Envoy 9901, as `run --mesh envoy` expects). */
+  adminPort: number | undefined;
   pilotAgentAddress: string;
   pilotAgentPort: number;
   listenerAddress: string;
@@ -47,7 +48,7 @@ export interface FakeOptions {
 export const FAKE_DEFAULTS: FakeOptions = {
   mesh: 'istio',
   adminAddress: '127.0.0.1',
-  adminPort: 15000,
+  adminPort: undefined,
   pilotAgentAddress: '::',
   pilotAgentPort: 15020,
   listenerAddress: '0.0.0.0',
@@ -80,7 +81,7 @@ export const FAKE_DEFAULTS: FakeOptions = {
 export function envoyOptions(o: FakeOptions): EnvoyOptions {
   return {
     adminAddress: o.adminAddress,
-    adminPort: o.adminPort,
+    adminPort: o.adminPort ?? (o.mesh === 'envoy' ? 9901 : 15000),
     listenerAddress: o.listenerAddress,
     inboundPort: o.inboundPort ?? 15006,
     outboundPort: o.outboundPort ?? 15001,

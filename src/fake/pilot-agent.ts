@@ -60,8 +60,13 @@ export class PilotAgent {
       status = 404;
       this.goError(res, 404, '404 page not found');
     }
-    this.log.info({ component: 'pilot-agent', method, path: req.url, status, ...(reason ? { reason } : {}) }, 'pilot-agent call');
+    // A not-ready answer repeats while a client polls: log it at info only when the reason changes.
+    const repeated = reason !== undefined && reason === this.lastReason;
+    this.lastReason = reason;
+    this.log[repeated ? 'debug' : 'info']({ component: 'pilot-agent', method, path: req.url, status, ...(reason ? { reason } : {}) }, 'pilot-agent call');
   }
+
+  private lastReason: string | undefined;
 
   /** Loopback first, then method (handleQuit / handleDrain). */
   private command(path: string, method: string, remote: string | undefined, res: http.ServerResponse): number {

@@ -198,10 +198,9 @@ describe('/ready and pilot-agent readiness through start-up', () => {
       await eventually(async () => ((await raw('GET', agentUrl)).status === 200 ? true : undefined), 5000, 'pilot-agent ready');
       const health = await raw('GET', `http://127.0.0.1:${fake.ports.health}/healthz/ready`);
       expect([health.status, health.body]).toEqual([200, '']);
-      const calls = fake.adminCalls();
-      expect(calls).toContain('GET /stats?usedonly&filter=^(cluster_manager\\.cds|listener_manager\\.lds)\\.(update_success|update_rejected)$ 200');
-      expect(calls).toContain('GET /stats?usedonly&filter=^(server\\.state|listener_manager\\.workers_started) 200');
-      expect(calls.some((c) => c.startsWith('GET /ready'))).toBe(false);
+      await fake.waitForCall('GET /stats?usedonly&filter=^(cluster_manager\\.cds|listener_manager\\.lds)\\.(update_success|update_rejected)$ 200');
+      await fake.waitForCall('GET /stats?usedonly&filter=^(server\\.state|listener_manager\\.workers_started) 200');
+      expect(fake.adminCalls().some((c) => c.startsWith('GET /ready'))).toBe(false);
       // Cached: health check failure does not make pilot-agent unready, and it stops asking Envoy.
       expect((await raw('POST', fake.admin('/healthcheck/fail'))).status).toBe(200);
       const statsCalls = () => fake.adminCalls().filter((c) => c.startsWith('GET /stats')).length;

@@ -74,7 +74,8 @@ describe('pilot-agent', () => {
     expect(answer.headers.connection).toBe('close');
     await answer.body.text();
     expect(await f.proc.exited).toEqual({ code: 0, signal: null });
-    expect(f.adminCalls()).toContain('POST /drain_listeners?inboundonly&graceful 200');
+    await f.waitForCall('POST /drain_listeners?inboundonly&graceful 200');
+    await f.proc.waitForLog('pilot-agent: killing envoy (SIGKILL)');
     const waited = ms(f, 'pilot-agent terminating: status port closed', 'pilot-agent: killing envoy (SIGKILL)');
     expect(waited).toBeGreaterThanOrEqual(900);
     expect(waited).toBeLessThan(4000);
@@ -110,7 +111,7 @@ describe('pilot-agent', () => {
     const f = await fake(['--ready-after', '0s', '--agent-quit', 'legacy', '--termination-drain-duration', '500ms']);
     expect((await raw('POST', `http://127.0.0.1:${f.ports.pilotAgent}/quitquitquit`)).status).toBe(200);
     expect(await f.proc.exited).toEqual({ code: 0, signal: null });
-    expect(f.adminCalls()).toContain('POST /drain_listeners?inboundonly&graceful 200');
+    await f.waitForCall('POST /drain_listeners?inboundonly&graceful 200');
   });
 
   it('/drain: inbound drain with skip_exit, then SIGTERM kills at once', async () => {
@@ -119,7 +120,7 @@ describe('pilot-agent', () => {
     const url = `http://127.0.0.1:${f.ports.pilotAgent}/drain`;
     expect(await raw('PUT', url)).toMatchObject({ status: 405, body: 'Method Not Allowed\n' });
     expect(await raw('POST', url)).toMatchObject({ status: 200, body: 'OK' });
-    expect(f.adminCalls()).toContain('POST /drain_listeners?inboundonly&graceful&skip_exit 200');
+    await f.waitForCall('POST /drain_listeners?inboundonly&graceful&skip_exit 200');
     expect((await raw('GET', f.admin('/ready'))).status).toBe(200);
     const t0 = Date.now();
     f.proc.kill('SIGTERM');

@@ -16,6 +16,8 @@ export interface RunningFake {
   admin: (path: string) => string;
   /** Admin calls in the order the fake logged them: `METHOD /path?query status`. */
   adminCalls(): string[];
+  /** Resolves once the admin call has been logged (logs arrive through a pipe, a little late). */
+  waitForCall(call: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,11 +31,13 @@ export async function startFake(args: string[] = [], env: Record<string, string>
     throw error;
   }
   const ports = started.ports as Record<string, number>;
+  const adminCalls = () => proc.logs().filter((l) => l.msg === 'admin call').map((l) => `${String(l.method)} ${String(l.path)} ${String(l.status)}`);
   return {
     proc,
     ports,
     admin: (path) => `http://127.0.0.1:${ports.admin}${path}`,
-    adminCalls: () => proc.logs().filter((l) => l.msg === 'admin call').map((l) => `${String(l.method)} ${String(l.path)} ${String(l.status)}`),
+    adminCalls,
+    waitForCall: (call, timeoutMs = 5000) => eventually(async () => (adminCalls().includes(call) ? true : undefined), timeoutMs, `admin call ${call}`).then(() => undefined),
     stop: async () => {
       if (proc.child.exitCode === null && proc.child.signalCode === null) proc.kill('SIGKILL');
       await proc.exited;
