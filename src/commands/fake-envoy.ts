@@ -20,6 +20,11 @@ const port = (value: string) => {
 };
 const portOrOff = (value: string) => (value.trim() === 'off' ? NONE : port(value));
 const duration = (value: string) => parseDuration(value);
+const positiveDuration = (value: string) => {
+  const ms = parseDuration(value);
+  if (ms <= 0) throw new Error(`"${value}" must be longer than 0`);
+  return ms;
+};
 const durationOrNever = (value: string) => (value.trim() === 'never' ? NONE : parseDuration(value));
 const positive = (value: string) => {
   if (!/^[1-9]\d*$/.test(value.trim())) throw new Error(`"${value}" is not a positive integer`);
@@ -51,7 +56,7 @@ export const FAKE_ENVOY_OPTIONS: Spec[] = [
   { name: 'init-start-after', key: 'initStartAfterMs', arg: 'duration', parse: duration, description: 'time in PRE_INITIALIZING before INITIALIZING', defaultText: d(D.initStartAfterMs) },
   { name: 'ready-after', key: 'readyAfterMs', arg: 'duration|never', parse: durationOrNever, description: 'time until xDS config arrives (linkerd: until identity is certified); never: it never does', defaultText: d(D.readyAfterMs!) },
   { name: 'reject-config', key: 'rejectConfig', description: 'reject the xDS config (update_rejected > 0; pilot-agent never ready)', defaultText: 'false' },
-  { name: 'stats-flush-interval', key: 'statsFlushIntervalMs', arg: 'duration', parse: duration, description: 'stats flush period: when server.state and server.total_connections update', defaultText: d(D.statsFlushIntervalMs) },
+  { name: 'stats-flush-interval', key: 'statsFlushIntervalMs', arg: 'duration', parse: positiveDuration, description: 'stats flush period: when server.state and server.total_connections update', defaultText: d(D.statsFlushIntervalMs) },
   { name: 'drain-time', key: 'drainTimeMs', arg: 'duration', parse: duration, description: "Envoy's --drain-time-s (Istio drainDuration)", defaultText: d(D.drainTimeMs) },
   { name: 'drain-strategy', key: 'drainStrategy', arg: 'strategy', choices: ['immediate', 'gradual'], description: "Envoy's --drain-strategy", defaultText: D.drainStrategy },
   { name: 'drain-model', key: 'drainModel', arg: 'model', choices: ['classic', 'directional', 'pr47042'], description: '/drain_listeners semantics: before PR #37873, from #37873 (~1.34), or after #47042', defaultText: D.drainModel },

@@ -16,7 +16,7 @@ const TEXT = 'text/plain; charset=UTF-8';
 export function adminListener(envoy: FakeEnvoy): ManagedListener {
   const { adminAddress: host, adminPort: port } = envoy.options;
   const stats = new ConnectionStats(envoy.stats, 'admin', ['main_thread'], 'admin');
-  const server = new DrainCloseListener((req, res) => void handle(envoy, stats, req, res), {
+  const server = new DrainCloseListener((req, res) => void handle(envoy, stats, req, res).catch((error: Error) => failed(envoy, res, error)), {
     open: (s) => stats.open(s),
     close: (s) => stats.close(s),
     drainClose: () => envoy.drainClose('unspecified'),
@@ -34,6 +34,12 @@ export function adminListener(envoy: FakeEnvoy): ManagedListener {
     stop: () => server.listener.stop(),
     destroy: () => server.listener.destroy(),
   };
+}
+
+/** A bug in a handler must not take the fake down: log it and reset that one connection. */
+function failed(envoy: FakeEnvoy, res: http.ServerResponse, error: Error): void {
+  envoy.log.error({ error: error.message }, 'admin handler failed');
+  res.destroy();
 }
 
 async function handle(envoy: FakeEnvoy, stats: ConnectionStats, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -112,8 +112,8 @@ export class FakeEnvoy {
       this.state.drain = { scope, stopAtDeadline, startedAt: now, deadline: now + this.options.drainTimeMs };
       this.log.info({ scope, drainTimeMs: this.options.drainTimeMs, stopAtDeadline, strategy: this.options.drainStrategy }, 'drain sequence started');
       if (stopAtDeadline) this.after(this.options.drainTimeMs, () => this.stopListeners(scope));
-    } else if (flags.graceful || flags.skipExit) {
-      this.log.info('drain sequence already running; ignored');
+    } else if (this.state.drain) {
+      this.log.info('drain sequence already running; not restarted');
     }
     if (plan.stopNow) this.stopListeners(plan.stopNow);
   }

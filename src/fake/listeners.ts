@@ -37,7 +37,7 @@ export interface HttpListenerSpec {
   port: number;
   /** HTTP connection manager stat prefix (`http.<prefix>.*`). */
   httpPrefix: string;
-  /** Where a request goes; a string is a local reply (404, no route). */
+  /** Where a request goes, or a local reply (e.g. 404 when no route matches). */
   route: (req: http.IncomingMessage) => Upstream | { status: number; body: string };
   connectTimeoutMs: number;
 }

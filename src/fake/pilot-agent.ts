@@ -18,7 +18,12 @@ export interface PilotAgentOptions extends AgentShutdownOptions {
 const GO_ERROR_HEADERS = { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' };
 
 export class PilotAgent {
-  private readonly listener = new HttpListener((req, res) => void this.handle(req, res));
+  private readonly listener = new HttpListener((req, res) =>
+    this.handle(req, res).catch((error: Error) => {
+      this.log.error({ error: error.message }, 'pilot-agent handler failed');
+      res.destroy();
+    }),
+  );
   private readonly admin: AdminClient;
   readonly probe: ReadinessProbe;
   readonly lifecycle: AgentShutdown;

@@ -217,6 +217,8 @@ describe('process and CLI', () => {
     [['--drain-strategy', 'fast'], /--drain-strategy/],
     [['--stats-status', '42'], /--stats-status/],
     [['--concurrency', '0'], /--concurrency/],
+    [['--stats-flush-interval', '0s'], /--stats-flush-interval/],
+    [['--mesh', 'consul'], /--mesh/],
   ])('%j → exit 64 with one line', async (args, pattern) => {
     const result = await runBundle(['fake-envoy', ...FREE_PORTS, ...args]);
     expect(result.code).toBe(64);
