@@ -38,9 +38,10 @@ export class FakeLinkerd {
   private resolveExit!: (code: number) => void;
   readonly exited = new Promise<number>((resolve) => (this.resolveExit = resolve));
   ports = { linkerdAdmin: 0, inbound: 0, outbound: 0 };
+  private readonly agent = new http.Agent({ keepAlive: true });
 
   constructor(private readonly options: LinkerdOptions, private readonly log: Logger) {
-    const agent = new http.Agent({ keepAlive: true });
+    const agent = this.agent;
     const make = (direction: Direction, route: (req: http.IncomingMessage) => ReturnType<ReturnType<typeof outboundRoute>>) =>
       new DrainCloseListener(
         (req, res) => {
@@ -137,6 +138,7 @@ export class FakeLinkerd {
     clearTimeout(this.graceTimer);
     this.admin.destroy();
     for (const p of Object.values(this.proxies)) p.listener.destroy();
+    this.agent.destroy();
     this.log.info({ exitCode: code }, 'linkerd proxy exited');
     this.resolveExit(code);
   }
