@@ -1,7 +1,7 @@
 // Helpers shared by the command definitions: option values → Config, one-line usage errors,
 // running a core function and exiting with its code.
 import type { OptionValues } from 'commander';
-import { envName, OPTION_SPECS, parseBool, type OptionName } from './cli-options.js';
+import { envName, OPTION_SPECS, parseBool, type OptionName, type OptionSpec } from './cli-options.js';
 import { resolveConfig, UsageError, type Config, type ConfigInput } from './config.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { createLogger, type Logger } from './log.js';
@@ -17,23 +17,25 @@ export function usageError(message: string): never {
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/**
+ * One option's value: the flag, else its env var, else undefined. Commander reads env for valued
+ * options itself; boolean flags are read here, because commander would take "false" as true.
+ */
+export function optionValue(spec: OptionSpec, values: OptionValues, env: NodeJS.ProcessEnv): unknown {
+  const value = values[camel(spec.name)];
+  const fromEnv = env[envName(spec.name)];
+  if (spec.arg || value !== undefined || fromEnv === undefined) return value;
+  try {
+    return parseBool(fromEnv);
+  } catch (error) {
+    return usageError(`env ${envName(spec.name)}: ${(error as Error).message}`);
+  }
+}
+
 /** Collects the named options (flag, else env, else preset/default) into a resolved Config. */
 export function toConfig(names: OptionName[], values: OptionValues, env: NodeJS.ProcessEnv): Config {
   const input: Record<string, unknown> = {};
-  for (const name of names) {
-    const spec = OPTION_SPECS[name];
-    let value = values[camel(spec.name)];
-    const fromEnv = env[envName(spec.name)];
-    // Boolean flags: commander would treat any env value, even "false", as true.
-    if (!spec.arg && value === undefined && fromEnv !== undefined) {
-      try {
-        value = parseBool(fromEnv);
-      } catch (error) {
-        usageError(`env ${envName(spec.name)}: ${(error as Error).message}`);
-      }
-    }
-    input[spec.key] = value;
-  }
+  for (const name of names) input[OPTION_SPECS[name].key] = optionValue(OPTION_SPECS[name], values, env);
   try {
     return resolveConfig(input as ConfigInput);
   } catch (error) {

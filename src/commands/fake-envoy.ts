@@ -2,8 +2,8 @@
 // the real one, for trying `run` without a cluster and for our end-to-end tests. This file only
 // turns flags and env into FakeOptions; the fake itself is in src/fake/.
 import type { Command, OptionValues } from 'commander';
-import { envName, LOG_LEVELS, parseBool, toCommanderOption, type OptionSpec } from '../cli-options.js';
-import { execute, usageError } from '../cli-support.js';
+import { LOG_LEVELS, toCommanderOption, type OptionSpec } from '../cli-options.js';
+import { execute, optionValue } from '../cli-support.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { startFake, type FakeHandle } from '../fake/index.js';
 import { FAKE_DEFAULTS, FAKE_MESHES, type FakeOptions } from '../fake/options.js';
@@ -75,21 +75,11 @@ export const FAKE_ENVOY_OPTIONS: Spec[] = [
   { name: 'log-level', key: 'logLevel', arg: 'level', choices: LOG_LEVELS, description: 'log level', defaultText: 'info' },
 ];
 
-const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-
-/** Flag, else env (booleans parsed here: commander would take "false" as true), else default. */
+/** Flag, else env, else default (left to FAKE_DEFAULTS). */
 function collect(values: OptionValues, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const spec of FAKE_ENVOY_OPTIONS) {
-    let value = values[camel(spec.name)];
-    const fromEnv = env[envName(spec.name)];
-    if (!spec.arg && value === undefined && fromEnv !== undefined) {
-      try {
-        value = parseBool(fromEnv);
-      } catch (error) {
-        usageError(`env ${envName(spec.name)}: ${(error as Error).message}`);
-      }
-    }
+    const value = optionValue(spec, values, env);
     if (value !== undefined) out[spec.key] = value === NONE ? undefined : value;
   }
   return out;

@@ -1,8 +1,8 @@
 // `plan [options]`: the same options as run (flags, env, mesh preset), printed as a timeline.
 // A report, not a supervisor: the chart goes to stdout; `--check` turns warnings into exit 1.
 import type { Command, OptionValues } from 'commander';
-import { COMMAND_OPTIONS, envName, OPTION_SPECS, parseBool, toCommanderOption, type OptionSpec } from '../cli-options.js';
-import { toConfig, usageError } from '../cli-support.js';
+import { COMMAND_OPTIONS, OPTION_SPECS, toCommanderOption, type OptionSpec } from '../cli-options.js';
+import { optionValue, toConfig } from '../cli-support.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { EXIT_PLAN_DOES_NOT_FIT, renderPlan } from '../plan.js';
 
@@ -21,19 +21,9 @@ export function registerPlan(program: Command, env: NodeJS.ProcessEnv): void {
   cmd.addOption(toCommanderOption(CHECK_SPEC));
   cmd.action((values: OptionValues) => {
     const config = toConfig(COMMAND_OPTIONS.run, values, env);
-    const check = (values.check as boolean | undefined) ?? fromEnv(env);
+    const check = optionValue(CHECK_SPEC, values, env) === true;
     const plan = renderPlan(config);
     process.stdout.write(plan.text);
     process.exitCode = check && plan.warnings.length > 0 ? EXIT_PLAN_DOES_NOT_FIT : EXIT_OK;
   });
-}
-
-function fromEnv(env: NodeJS.ProcessEnv): boolean {
-  const value = env[envName(CHECK_SPEC.name)];
-  if (value === undefined) return false;
-  try {
-    return parseBool(value);
-  } catch (error) {
-    return usageError(`env ${envName(CHECK_SPEC.name)}: ${(error as Error).message}`);
-  }
 }

@@ -2,7 +2,7 @@
 // method rules, bodies, headers, /ready states, stats formats and update semantics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_ENDPOINTS } from '../../src/fake/admin-table.js';
-import { eventually, raw, startApp, startFake, stat, tryConnect, type RunningFake, type TestApp } from '../unit/fake/harness.js';
+import { eventually, raw, startApp, startFake, stat, tryConnect, type RunningFake, type TestApp } from '../helpers/fake-envoy.js';
 
 const MUTATING = ['/healthcheck/fail', '/healthcheck/ok', '/quitquitquit', '/drain_listeners', '/reset_counters', '/logging', '/runtime_modify', '/reopen_logs', '/cpuprofiler', '/heapprofiler', '/stats/recentlookups/clear', '/stats/recentlookups/disable', '/stats/recentlookups/enable'];
 

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { Client } from 'undici';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { eventually, raw, startApp, startFake, stat, tryConnect, type RunningFake, type TestApp } from '../unit/fake/harness.js';
+import { eventually, raw, startApp, startFake, stat, tryConnect, type RunningFake, type TestApp } from '../helpers/fake-envoy.js';
 
 let app: TestApp;
 beforeAll(async () => (app = await startApp()));

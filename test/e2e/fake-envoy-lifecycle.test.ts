@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Client } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runBundle } from '../helpers/bundle.js';
-import { eventually, externalAddress, FREE_PORTS, raw, startApp, startFake, tryConnect, type RunningFake, type TestApp } from '../unit/fake/harness.js';
+import { eventually, externalAddress, FREE_PORTS, raw, startApp, startFake, tryConnect, type RunningFake, type TestApp } from '../helpers/fake-envoy.js';
 
 let app: TestApp;
 beforeAll(async () => (app = await startApp()));

@@ -9,7 +9,7 @@ import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE, startBundle, type BundleProcess } from '../helpers/bundle.js';
 import { reservePort } from '../../src/fake/http-listener.js';
-import { startFake, type RunningFake } from '../unit/fake/harness.js';
+import { startFake, type RunningFake } from '../helpers/fake-envoy.js';
 
 // The app: answers /slow?ms=N after N ms; on SIGTERM stops accepting, finishes in-flight work, exits 0.
 const APP = `

@@ -58,7 +58,8 @@ export function startBundle(args: string[], opts: { env?: Record<string, string>
   const notify = () => waiters.forEach((w) => w());
   child.stdout!.setEncoding('utf8').on('data', (d: string) => ((out += d), notify()));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => ((err += d), notify()));
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }) as Exit);
+  // 'close', not 'exit': after 'exit' the last stderr lines can still be in the pipe.
+  const exited = once(child, 'close').then(([code, signal]) => ({ code, signal }) as Exit);
   const logs = () =>
     err
       .split('\n')

@@ -1,12 +1,13 @@
-// docs/fake-envoy.md (pasted into the README) lists every option with its env name and default.
+// The README's fake-envoy section lists every option with its env name and default.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { envName } from '../../../src/cli-options.js';
 import { FAKE_ENVOY_OPTIONS } from '../../../src/commands/fake-envoy.js';
 
-const doc = readFileSync(new URL('../../../docs/fake-envoy.md', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+const doc = readme.slice(readme.indexOf('## A sidecar on your laptop: `fake-envoy`'));
 
-describe('docs/fake-envoy.md', () => {
+describe('README: fake-envoy section', () => {
   it.each(FAKE_ENVOY_OPTIONS.map((s) => [s.name, s] as const))('documents --%s', (_, spec) => {
     const flag = spec.arg ? `--${spec.name} <${spec.arg.replaceAll('|', '\\|')}>` : `--${spec.name}`;
     const row = doc.split('\n').find((line) => line.startsWith(`| \`${flag}\` |`));

@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { once } from 'node:events';
 import { networkInterfaces } from 'node:os';
-import { startBundle, type BundleProcess, type LogLine } from '../../helpers/bundle.js';
+import { startBundle, type BundleProcess, type LogLine } from './bundle.js';
 
 /** Never the fixed defaults: other people's tests share this machine. */
 export const FREE_PORTS = ['--admin-port', '0', '--pilot-agent-port', '0', '--inbound-port', '0', '--outbound-port', '0', '--health-port', '0', '--linkerd-admin-port', '0'];
