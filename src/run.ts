@@ -74,15 +74,16 @@ export async function run(config: Config, command: string[], log: Logger, clock:
       log.info('sidecar integration disabled; starting the app at once');
     } else {
       const waited = await waitForSidecar(config, clock, log, stopWaiting.signal);
-      // A signal handled after the last probe succeeded still wins: never start the app after it.
-      if (waited === 'aborted' || earlySignal) {
-        log.info({ signal: earlySignal }, 'stopped before the app started');
-        return await finish(config, signalExitCode(earlySignal ?? 'SIGTERM'), false, log);
-      }
       if (waited === 'timeout') {
         if (config.onWaitTimeout === 'fail') return await finish(config, EXIT_UNAVAILABLE, false, log);
         log.warn('starting the app without a ready sidecar (--on-wait-timeout start)');
       }
+    }
+    // A SIGTERM/SIGINT during start-up wins, even one handled after the last probe succeeded:
+    // never start the app after it.
+    if (earlySignal) {
+      log.info({ signal: earlySignal }, 'stopped before the app started');
+      return await finish(config, signalExitCode(earlySignal), false, log);
     }
 
     // 3. Spawn. Handlers were installed first, so no signal can be lost or kill us from here on.

@@ -28,6 +28,8 @@ describe('forwarding', () => {
     // Each signal arrived exactly once, in the order sent.
     const received = p.stdout().split('\n').filter((l) => l.startsWith('signal ')).map((l) => l.slice(7));
     expect(received).toEqual([...FORWARDED, 'SIGTERM']);
+    // Node reserves SIGUSR1 for its inspector; our listener must take it over, not open a debugger.
+    expect(p.stderr()).not.toMatch(/Debugger listening/);
   });
 
   it('SIGTSTP and SIGCONT reach the app and do not stop the supervisor', async () => {
