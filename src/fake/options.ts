@@ -1,48 +1,38 @@
 // The fake's whole configuration, as the CLI hands it over (flat, like the flags), and the
 // split into what each part needs. Defaults follow an Istio sidecar unless noted.
-import type { EnvoyOptions, Faults } from './envoy-options.js';
+import type { EnvoyOptions } from './envoy-options.js';
 import type { LinkerdOptions } from './linkerd.js';
 import type { PilotAgentOptions } from './pilot-agent.js';
-import type { DrainModel, DrainStrategy } from './state.js';
 
 export const FAKE_MESHES = ['istio', 'envoy', 'linkerd'] as const;
 export type FakeMesh = (typeof FAKE_MESHES)[number];
 
-export interface FakeOptions {
+/** What the CLI hands to the fake Envoy unchanged. */
+const ENVOY_AS_IS = [
+  'adminAddress', 'listenerAddress', 'tcpPort', 'appHost', 'appPort', 'initStartAfterMs', 'readyAfterMs', 'rejectConfig',
+  'statsFlushIntervalMs', 'drainTimeMs', 'drainStrategy', 'drainModel', 'concurrency', 'faults', 'version',
+] as const satisfies readonly (keyof EnvoyOptions)[];
+
+export interface FakeOptions extends Pick<EnvoyOptions, (typeof ENVOY_AS_IS)[number]> {
   /** istio: Envoy + pilot-agent; envoy: Envoy alone (SIGTERM = /quitquitquit); linkerd: the :4191 proxy. */
   mesh: FakeMesh;
-  adminAddress: string;
   /** undefined: the mesh's default (15000; plain Envoy 9901, as `run --mesh envoy` expects). */
   adminPort: number | undefined;
   pilotAgentAddress: string;
   pilotAgentPort: number;
-  listenerAddress: string;
   /** undefined: the mesh's default (15006 / 4143). */
   inboundPort: number | undefined;
   /** undefined: the mesh's default (15001 / 4140). */
   outboundPort: number | undefined;
   healthPort: number;
-  tcpPort: number | undefined;
   linkerdAdminAddress: string;
   linkerdAdminPort: number;
-  appHost: string;
-  appPort: number;
-  initStartAfterMs: number;
-  readyAfterMs: number | undefined;
-  rejectConfig: boolean;
-  statsFlushIntervalMs: number;
-  drainTimeMs: number;
-  drainStrategy: DrainStrategy;
-  drainModel: DrainModel;
-  concurrency: number;
   terminationDrainDurationMs: number;
   exitOnZeroActiveConnections: boolean;
   minimumDrainDurationMs: number;
   agentQuit: 'immediate' | 'legacy';
   linkerdShutdownEndpoint: boolean;
   shutdownGracePeriodMs: number;
-  faults: Faults;
-  version: string;
 }
 
 export const FAKE_DEFAULTS: FakeOptions = {
@@ -79,27 +69,14 @@ export const FAKE_DEFAULTS: FakeOptions = {
 };
 
 export function envoyOptions(o: FakeOptions): EnvoyOptions {
+  const asIs = Object.fromEntries(ENVOY_AS_IS.map((key) => [key, o[key]])) as Pick<EnvoyOptions, (typeof ENVOY_AS_IS)[number]>;
   return {
-    adminAddress: o.adminAddress,
+    ...asIs,
     adminPort: o.adminPort ?? (o.mesh === 'envoy' ? 9901 : 15000),
-    listenerAddress: o.listenerAddress,
     inboundPort: o.inboundPort ?? 15006,
     outboundPort: o.outboundPort ?? 15001,
     // Plain Envoy has no pilot-agent, so no 15021 listener forwarding to it.
     healthPort: o.mesh === 'istio' ? o.healthPort : undefined,
-    tcpPort: o.tcpPort,
-    appHost: o.appHost,
-    appPort: o.appPort,
-    initStartAfterMs: o.initStartAfterMs,
-    readyAfterMs: o.readyAfterMs,
-    rejectConfig: o.rejectConfig,
-    statsFlushIntervalMs: o.statsFlushIntervalMs,
-    drainTimeMs: o.drainTimeMs,
-    drainStrategy: o.drainStrategy,
-    drainModel: o.drainModel,
-    concurrency: o.concurrency,
-    faults: o.faults,
-    version: o.version,
   };
 }
 
