@@ -44,13 +44,13 @@ export function toConfig(names: OptionName[], values: OptionValues, env: NodeJS.
   }
 }
 
-export function makeLogger(level: string): Logger {
-  return createLogger(level, process.stderr.isTTY === true);
+export function makeLogger(level: string, name?: string): Logger {
+  return createLogger(level, process.stderr.isTTY === true, name);
 }
 
 /** Runs a command's core and exits with the code it returns. */
-export async function execute(action: (log: Logger) => Promise<number>, logLevel: string): Promise<never> {
-  const log = makeLogger(logLevel);
+export async function execute(action: (log: Logger) => Promise<number>, logLevel: string, name?: string): Promise<never> {
+  const log = makeLogger(logLevel, name);
   let code: number;
   try {
     code = await action(log);

@@ -26,7 +26,8 @@ export async function serveControl(path: string, onDrain: () => Promise<DrainRep
     unlinkSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      log.warn({ path, error: (error as Error).message }, 'cannot prepare control socket; drain handshake disabled');
+      // Typically a read-only root filesystem: `drain` then works alone, and the delay happens twice.
+      log.warn({ path, error: (error as Error).message }, 'cannot prepare control socket (mount a writable emptyDir or set --control-socket); drain handshake disabled');
       return noop;
     }
   }

@@ -118,6 +118,6 @@ export function registerFakeEnvoy(program: Command, env: NodeJS.ProcessEnv): voi
       }
       for (const signal of early) handle.signal(signal);
       return handle.exited;
-    }, logLevel);
+    }, logLevel, 'fake-envoy');
   });
 }

@@ -1,7 +1,7 @@
 // `drain` (preStop) alone, and beside a running `run` that does the work once.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -131,6 +131,24 @@ describe('drain beside run', () => {
     expect(hcFails(f)).toHaveLength(1); // drain did it itself
     supervisor.kill('SIGTERM');
     await supervisor.exited;
+  });
+
+  it('an unwritable socket location (read-only root filesystem) warns once and drain then works alone', async () => {
+    const { f, args } = await fake();
+    const file = join(mkdtempSync(join(tmpdir(), 'sl-ro-')), 'not-a-dir');
+    writeFileSync(file, '');
+    const socket = join(file, 'control.sock'); // its "directory" is a file: mkdir fails like EROFS would
+    const supervisor = startBundle(['run', ...args, '--shutdown-delay', '0s', '--control-socket', socket, '--', NODE, APP]);
+    await supervisor.waitForStdout('started');
+    const warnings = supervisor.logs().filter((l) => l.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.msg).toMatch(/drain handshake disabled/);
+    const hook = await runBundle(['drain', ...args, '--shutdown-delay', '0s', '--control-socket', socket]);
+    expect(hook.code).toBe(0);
+    expect(hook.logs.find((l) => l.msg === 'no supervisor answered; draining from here')).toBeDefined();
+    supervisor.kill('SIGTERM');
+    expect((await supervisor.exited).code).toBe(0);
+    expect(hcFails(f)).toHaveLength(2); // once by the hook, once by run: why the README asks for a writable emptyDir
   });
 
   it('the socket file is removed when run exits', async () => {
