@@ -130,10 +130,24 @@ async function sidecarLatencies() {
   return { noticed: stats(noticed), shutdown: stats(shutdown) };
 }
 
+// 5. CPU used by the supervisor while the app just runs: it should have no timers and no polling.
+async function idleCpu() {
+  const child = spawn(NODE, [BUNDLE, 'run', '--disabled', '--', 'sleep', '30'], { stdio: 'ignore', env });
+  await new Promise((r) => setTimeout(r, 1000));
+  const ticks = () => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((a, b) => a + Number(b), 0);
+  const before = ticks();
+  await new Promise((r) => setTimeout(r, 5000));
+  const used = ticks() - before;
+  child.kill('SIGKILL');
+  spawnSync('pkill', ['-f', 'sleep 30']);
+  return used * 10; // clock ticks of 10 ms
+}
+
 const o = await overhead();
 const m = await memory();
 const f = await forwarding();
 const s = await sidecarLatencies();
+const idle = await idleCpu();
 console.log(`Node ${process.version}, ${RUNS} runs each, ${new Date().toISOString().slice(0, 10)}\n`);
 console.log('| wrapper | `true` wall time median / p90 (ms) | wrapper RSS (MiB) | SIGUSR1 forward median / p90 (ms) |');
 console.log('|---|---|---|---|');
@@ -144,3 +158,4 @@ for (const [name, t] of o) {
 }
 console.log(`\nsidecar ready → first 200 seen (poll 100ms): median ${fmt(s.noticed.median)} ms, p90 ${fmt(s.noticed.p90)} ms`);
 console.log(`SIGTERM → app signalled (delay 0, drain call + one stats read): median ${fmt(s.shutdown.median)} ms, p90 ${fmt(s.shutdown.p90)} ms`);
+console.log(`supervisor CPU while the app runs: ${idle} ms over 5 s`);

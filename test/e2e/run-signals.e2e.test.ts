@@ -62,7 +62,7 @@ describe('forwarding', () => {
 
   it('--signal-group reaches the whole process group; without it only the app', async () => {
     // sh starts a child that reports SIGHUP; sh itself waits. With the group, both get it.
-    const script = `trap 'echo parent-hup' HUP; ${NODE} -e "process.on('SIGHUP',()=>{console.log('child-hup');process.exit(0)}); console.log('child-up'); setInterval(()=>{},1e6)" & wait; wait`;
+    const script = `trap 'echo parent-hup' HUP; ${NODE} -e "process.on('SIGHUP',()=>{console.log('child-hup');process.exit(0)}); console.log('child-up ' + process.pid); setInterval(()=>{},1e6)" & wait; wait`;
     const grouped = startBundle(['run', ...QUICK, '--signal-group', '--', 'sh', '-c', script]);
     await grouped.waitForStdout('child-up');
     grouped.kill('SIGHUP');
@@ -77,6 +77,9 @@ describe('forwarding', () => {
     await single.waitForStdout('parent-hup');
     await new Promise((r) => setTimeout(r, 300));
     expect(single.stdout()).not.toContain('child-hup');
-    single.kill('SIGKILL');
+    // The grandchild never got the signal, so it is still running: end it and the supervisor.
+    process.kill(Number(/child-up (\d+)/.exec(single.stdout())![1]), 'SIGKILL');
+    single.kill('SIGTERM');
+    expect((await single.exited).code).not.toBeNull();
   });
 });

@@ -46,6 +46,25 @@ export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 let sockets = 0;
 
+// Every bundle process a test starts, so a failed test cannot leave one running (see test/setup.ts).
+const live = new Set<BundleProcess>();
+
+/** Kills what tests left running: each app's process group (it runs in its own), then the bundle. */
+export function killLeftovers(): void {
+  for (const p of live) {
+    const started = p.logs().find((l) => l.msg === 'app started');
+    if (typeof started?.pid === 'number') {
+      try {
+        process.kill(-started.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    p.child.kill('SIGKILL');
+  }
+  live.clear();
+}
+
 export function startBundle(args: string[], opts: { env?: Record<string, string>; cwd?: string; stdin?: 'ignore' | 'pipe' } = {}): BundleProcess {
   const child = spawn(NODE, [BUNDLE, ...args], {
     env: cleanEnv(opts.env),
@@ -82,7 +101,7 @@ export function startBundle(args: string[], opts: { env?: Record<string, string>
       waiters.add(check);
       check();
     });
-  return {
+  const proc: BundleProcess = {
     child,
     pid: child.pid!,
     stdout: () => out,
@@ -94,6 +113,9 @@ export function startBundle(args: string[], opts: { env?: Record<string, string>
     exited,
     kill: (signal) => child.kill(signal),
   };
+  live.add(proc);
+  void exited.then(() => live.delete(proc));
+  return proc;
 }
 
 /** Runs the bundle to completion. */
